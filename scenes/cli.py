@@ -239,11 +239,21 @@ def _newest_video(entry: Entry) -> Path | None:
     return max(videos, key=lambda p: p.stat().st_mtime) if videos else None
 
 
-def _write_manifest(results: list[dict]) -> None:
+def _write_manifest(new_results: list[dict]) -> None:
+    """Merge this run's results into media/manifest.json and rewrite the gallery."""
     MEDIA_DIR.mkdir(exist_ok=True)
-    (MEDIA_DIR / "manifest.json").write_text(json.dumps(results, indent=2) + "\n")
+    manifest = MEDIA_DIR / "manifest.json"
+    merged: dict[str, dict] = {}
+    if manifest.exists():
+        try:
+            merged = {r["name"]: r for r in json.loads(manifest.read_text())}
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            logger.warning("Rewriting unreadable %s: %s", manifest, error)
+    merged.update({r["name"]: r for r in new_results})
+    results = sorted(merged.values(), key=lambda r: (r["section"], r["name"]))
+    manifest.write_text(json.dumps(results, indent=2) + "\n")
     cards = []
-    for r in sorted(results, key=lambda r: r["section"]):
+    for r in results:
         title = html.escape(f"{r['section']}. {r['title']}")
         if r["ok"]:
             video = html.escape(os.path.relpath(REPOSITORY_DIR / r["video"], MEDIA_DIR))
