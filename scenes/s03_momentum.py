@@ -39,162 +39,220 @@ class MomentumRavine(MemoryScene):
     filter_steps = 30
 
     def construct(self) -> None:
-        data = load(self.experiment)
-        sgd = data.trajectory("SGD")
-        momentum = data.trajectory("Momentum")
-        lr = momentum.hyperparameters["lr"]
-        beta = momentum.hyperparameters["beta"]
-        velocity = momentum.state["velocity"]
-        steps = min(sgd.steps, momentum.steps)
-
-        # the ravine again, with both optimizers at one start
+        self.load_runs()
         self.show_title(f"{self.section}. {self.title}")
         self.beat("The same ravine, the same start and learning rate, two optimizers.")
-        ravine = ContourMap(
-            data.surface,
+        self.draw_ravine()
+        self.beat("Momentum keeps a velocity: a running sum of past gradients.")
+        self.write_rule()
+        self.beat(
+            "Yellow: -η g, this step's gradient. Blue: -η v, the remembered velocity."
+        )
+        self.release_markers()
+        self.beat(
+            "Across the valley the gradients flip and cancel in v; along it they add."
+        )
+        self.show_filter()
+        self.beat("Both run on; the loss, on a log scale, shows who gets there first.")
+        self.show_losses(below=self.steep_group)
+        self.conclude()
+
+    # beats, shared with the variant below -----------------------------------
+
+    def load_runs(self) -> None:
+        data = load(self.experiment)
+        self.surface = data.surface
+        self.sgd = data.trajectory("SGD")
+        self.momentum = data.trajectory("Momentum")
+        self.lr = self.momentum.hyperparameters["lr"]
+        self.beta = self.momentum.hyperparameters["beta"]
+        self.velocity = self.momentum.state["velocity"]
+        self.steps = min(self.sgd.steps, self.momentum.steps)
+        self.blue = self.theme.color("Momentum")
+        self.yellow = self.theme.color("gradient")
+
+    def draw_ravine(self) -> None:
+        self.ravine = ContourMap(
+            self.surface,
             RAVINE_X,
             RAVINE_Y,
             plot_region(),
             self.theme,
             formula=RAVINE_FORMULA,
         )
-        ravine.align_to(plot_region(), UP)
-        self.play(FadeIn(ravine), run_time=1)
+        self.ravine.align_to(plot_region(), UP)
+        self.play(FadeIn(self.ravine), run_time=1)
 
-        # the update rule
-        self.beat("Momentum keeps a velocity: a running sum of past gradients.")
-        rule = EquationPanel(
+    def write_rule(self) -> None:
+        self.rule = EquationPanel(
             [
                 r"v_t = \beta\, v_{t-1} + g_t",
                 r"w_{t+1} = w_t - \eta\, v_t",
-                rf"\beta = {beta:g},\quad \eta = {lr:g}",
+                rf"\beta = {self.beta:g},\quad \eta = {self.lr:g}",
             ],
             self.theme,
         )
         panel = panel_region()
-        rule.move_to(panel).align_to(panel, UP).align_to(panel, LEFT)
-        self.play(Write(rule), run_time=1.5)
+        self.rule.move_to(panel).align_to(panel, UP).align_to(panel, LEFT)
+        self.play(Write(self.rule), run_time=1.5)
         self.hold()
 
-        # release both, slowly: gradient and velocity arrows at Momentum's marker
-        self.beat(
-            "Yellow: -η g, this step's gradient. Blue: -η v, the remembered velocity."
-        )
-        step = ValueTracker(0)
+    def release_markers(self) -> None:
+        """Start both runs slowly, with gradient and velocity arrows at Momentum's."""
+        ravine = self.ravine
+        self.step = step = ValueTracker(0)
         sgd_marker = TrailMarker(
-            ravine.to_scene(sgd.positions), self.theme.color("SGD")
+            ravine.to_scene(self.sgd.positions), self.theme.color("SGD")
         ).follow(step)
         momentum_marker = TrailMarker(
-            ravine.to_scene(momentum.positions), self.theme.color("Momentum")
+            ravine.to_scene(self.momentum.positions), self.blue
         ).follow(step)
-        markers_legend = Legend(
-            {"SGD": self.theme.color("SGD"), "Momentum": self.theme.color("Momentum")},
-            self.theme,
+        self.markers_legend = Legend(
+            {"SGD": self.theme.color("SGD"), "Momentum": self.blue}, self.theme
         ).arrange(RIGHT, buff=0.4)
-        markers_legend.next_to(ravine, DOWN, buff=0.3).align_to(ravine, LEFT)
-        gradient_arrow = StepArrow(
+        self.markers_legend.next_to(ravine, DOWN, buff=0.3).align_to(ravine, LEFT)
+        self.gradient_arrow = StepArrow(
             momentum_marker.trail,
-            ravine.to_scene_vector(-lr * momentum.grads),
-            self.theme.color("gradient"),
+            ravine.to_scene_vector(-self.lr * self.momentum.grads),
+            self.yellow,
         ).follow(step)
         velocity_arrow = StepArrow(
             momentum_marker.trail,
-            ravine.to_scene_vector(-lr * velocity),
-            self.theme.color("Momentum"),
+            ravine.to_scene_vector(-self.lr * self.velocity),
+            self.blue,
         ).follow(step)
         self.play(
             FadeIn(sgd_marker),
             FadeIn(momentum_marker),
-            FadeIn(markers_legend),
-            FadeIn(gradient_arrow),
+            FadeIn(self.markers_legend),
+            FadeIn(self.gradient_arrow),
             FadeIn(velocity_arrow),
         )
         self.play_steps(step, self.slow_steps, self.seconds_per_slow_step)
         self.hold()
 
-        # the filter: the steep coordinate's gradient against its velocity
-        self.beat(
-            "Across the valley the gradients flip and cancel in v; along it they add."
-        )
-        width = panel.width - 0.4
-        blue, yellow = self.theme.color("Momentum"), self.theme.color("gradient")
+    def show_filter(self) -> None:
+        """Plot the steep coordinate's gradient against its velocity, with the gains."""
+        step, blue = self.step, self.blue
         steep = SeriesPanel(
             {
-                "gradient": (momentum.grads[: self.filter_steps, 1], yellow),
-                "velocity": (velocity[: self.filter_steps, 1], blue),
+                "gradient": (self.momentum.grads[: self.filter_steps, 1], self.yellow),
+                "velocity": (self.velocity[: self.filter_steps, 1], blue),
             },
             self.theme,
-            width,
+            panel_region().width - 0.4,
             1.1,
             x_label=None,
             y_label=r"\text{across the valley: } g_{t,y},\ v_{t,y}",
         ).follow(step)
-        legend = Legend({"gradient g": yellow, "velocity v": blue}, self.theme)
+        legend = Legend({"gradient g": self.yellow, "velocity v": blue}, self.theme)
         legend.arrange(RIGHT, buff=0.4)
-        steep_group = VGroup(steep, legend).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
-        steep_group.next_to(rule, DOWN, buff=0.35).align_to(rule, LEFT)
-        gain = filter_gain(velocity, momentum.grads)
-        gains = VGroup(
-            Text(
-                "sum |v| / sum |g|:", font_size=LABEL_SIZE, color=self.theme.foreground
-            ),
-            Counter(
-                "along x",
-                gain[:, 0],
-                step,
-                self.theme,
-                2,
-                color=blue,
-                tex_label=False,
-                font_size=LABEL_SIZE,
-            ).follow(),
-            Counter(
-                "across y",
-                gain[:, 1],
-                step,
-                self.theme,
-                2,
-                color=blue,
-                tex_label=False,
-                font_size=LABEL_SIZE,
-            ).follow(),
+        self.steep_group = VGroup(steep, legend).arrange(
+            DOWN, buff=0.15, aligned_edge=LEFT
         )
-        gains[1:].arrange(RIGHT, buff=0.4)
-        gains = VGroup(gains[0], VGroup(*gains[1:])).arrange(
-            DOWN, aligned_edge=LEFT, buff=0.15
+        self.steep_group.next_to(self.rule, DOWN, buff=0.35).align_to(self.rule, LEFT)
+
+        gain = filter_gain(self.velocity, self.momentum.grads)
+        heading = Text(
+            "sum |v| / sum |g|:", font_size=LABEL_SIZE, color=self.theme.foreground
         )
-        gains.next_to(markers_legend, DOWN, buff=0.3).align_to(ravine, LEFT)
-        self.play(FadeIn(steep_group), FadeIn(gains))
+        counters = VGroup(
+            *(
+                Counter(
+                    name,
+                    gain[:, column],
+                    step,
+                    self.theme,
+                    2,
+                    color=blue,
+                    tex_label=False,
+                    font_size=LABEL_SIZE,
+                ).follow()
+                for column, name in enumerate(("along x", "across y"))
+            )
+        ).arrange(RIGHT, buff=0.4)
+        gains = VGroup(heading, counters).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        gains.next_to(self.markers_legend, DOWN, buff=0.3)
+        gains.align_to(self.ravine, LEFT)
+        self.play(FadeIn(self.steep_group), FadeIn(gains))
         self.play_steps(step, self.filter_steps, self.seconds_per_step)
 
-        # the losses
-        self.beat("Both run on; the loss, on a log scale, shows who gets there first.")
+    def show_losses(self, below: Mobject) -> None:
         losses = SeriesPanel(
             {
-                "SGD": (sgd.losses[: steps + 1], self.theme.color("SGD")),
-                "Momentum": (momentum.losses[: steps + 1], blue),
+                "SGD": (self.sgd.losses[: self.steps + 1], self.theme.color("SGD")),
+                "Momentum": (self.momentum.losses[: self.steps + 1], self.blue),
             },
             self.theme,
-            width,
+            panel_region().width - 0.4,
             1.1,
             y_label=r"\log_{10} f(w_t)",
             log_y=True,
-        ).follow(step)
-        losses.next_to(steep_group, DOWN, buff=0.3).align_to(rule, LEFT)
+        ).follow(self.step)
+        losses.next_to(below, DOWN, buff=0.3).align_to(self.rule, LEFT)
         self.play(FadeIn(losses), run_time=0.5)
-        self.play_steps(step, steps, self.seconds_per_step)
+        self.play_steps(self.step, self.steps, self.seconds_per_step)
         self.hold()
 
-        # the conclusion, from the data
-        sgd_reach = sgd.first_step_below(TARGET_LOSS)
-        momentum_reach = momentum.first_step_below(TARGET_LOSS)
+    def conclude(self) -> None:
         self.beat(
-            f"Loss below {TARGET_LOSS:g}: Momentum at step {momentum_reach}, "
-            f"SGD at step {_step_text(sgd_reach, steps)}."
+            f"Loss below {TARGET_LOSS:g}: Momentum at step {self.reach('Momentum')}, "
+            f"SGD at step {self.reach('SGD')}."
         )
-        self.play(FadeOut(gradient_arrow))
+        self.play(FadeOut(self.gradient_arrow))
         self.hold(2)
 
+    def reach(self, label: str) -> str:
+        """Return the first step whose loss is below the target, as text."""
+        run = self.sgd if label == "SGD" else self.momentum
+        step = run.first_step_below(TARGET_LOSS)
+        return str(step) if step is not None else f"none of {self.steps}"
 
-def _step_text(step: int | None, steps: int) -> str:
-    return str(step) if step is not None else f"none of {steps}"
+
+class MomentumLongMemory(MomentumRavine):
+    section = 3
+    title = "Too much memory"
+    description = (
+        "Momentum with beta 0.9 on the same ravine: the velocity remembers so long "
+        "that the run overshoots along the valley before it settles."
+    )
+    duration = 33.6
+
+    experiment = "ravine_momentum_long_memory"
+
+    def construct(self) -> None:
+        self.load_runs()
+        self.show_title(f"{self.section}. {self.title}")
+        self.beat("The same ravine; Momentum now keeps more of its old velocity.")
+        self.draw_ravine()
+        self.beat(f"β = {self.beta:g}: each step keeps that share of the old velocity.")
+        self.write_rule()
+        self.beat("Blue: -η v. It keeps pushing along x after the minimum is passed.")
+        self.release_markers()
+        self.beat("Along the valley, x runs past the minimum at 0 and swings back.")
+        along = SeriesPanel(
+            {
+                "SGD": (
+                    self.sgd.positions[: self.steps + 1, 0],
+                    self.theme.color("SGD"),
+                ),
+                "Momentum": (self.momentum.positions[: self.steps + 1, 0], self.blue),
+            },
+            self.theme,
+            panel_region().width - 0.4,
+            1.4,
+            x_label=None,
+            y_label=r"x_t\ \text{(along the valley)}",
+        ).follow(self.step)
+        along.next_to(self.rule, DOWN, buff=0.35).align_to(self.rule, LEFT)
+        self.play(FadeIn(along), run_time=0.5)
+        self.play_steps(self.step, 60, self.seconds_per_step)
+        self.beat("The loss falls unevenly as the run swings past and back.")
+        self.show_losses(below=along)
+        overshoot = float(self.momentum.positions[:, 0].max())
+        self.beat(
+            f"x overshoots to {overshoot:+.2f}. Loss below {TARGET_LOSS:g}: "
+            f"step {self.reach('Momentum')} (SGD {self.reach('SGD')})."
+        )
+        self.play(FadeOut(self.gradient_arrow))
+        self.hold(2)
