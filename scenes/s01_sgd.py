@@ -67,13 +67,17 @@ class SGDBowl(MemoryScene):
         self.hold()
 
         # one step, slowly
-        self.beat("One step: the arrow is -η g, and the new point is at its tip.")
+        self.beat(
+            f"One step: the arrow is -g, and SGD moves η = {lr:g} of the way along it."
+        )
         step = ValueTracker(0)
         points = bowl.to_scene(run.positions)
         marker = TrailMarker(points, color, "SGD", label_direction=UP).follow(step)
         arrow = StepArrow(
             marker.trail,
-            bowl.to_scene_vector(-lr * run.grads),
+            # On the bowl -g points at the minimum, so the full arrow is drawn and
+            # the marker covers the fraction lr of it.
+            bowl.to_scene_vector(-run.grads),
             self.theme.color("gradient"),
         ).follow(step)
         counters = VGroup(
