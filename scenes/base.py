@@ -18,6 +18,7 @@ from manim import (
     linear,
 )
 
+from .layout import LayoutRecorder
 from .theme import (
     CAPTION_SIZE,
     HEADER_SIZE,
@@ -51,6 +52,7 @@ class MemoryScene(Scene):
         self._caption_text = ""
         self._caption_start = 0.0
         self.header: Mobject | None = None
+        self._layout = LayoutRecorder.from_environment(type(self).__name__)
 
     # Beats -----------------------------------------------------------------
 
@@ -86,6 +88,7 @@ class MemoryScene(Scene):
 
     def hold(self, seconds: float = HOLD_SECONDS) -> None:
         self.wait(seconds)
+        self._layout_checkpoint("end")
 
     def play_steps(
         self, tracker: ValueTracker, until: float, seconds_per_step: float
@@ -108,8 +111,19 @@ class MemoryScene(Scene):
         self.play(*animations, run_time=seconds)
 
     def tear_down(self) -> None:
+        self._layout_checkpoint("last frame")
+        if getattr(self, "_layout", None) is not None:
+            self._layout.write()
         self._flush_caption()
         super().tear_down()
+
+    def _layout_checkpoint(self, kind: str) -> None:
+        """Record the label boxes for the layout check, when it is switched on."""
+        recorder = getattr(self, "_layout", None)
+        if recorder is not None:
+            recorder.checkpoint(
+                self.mobjects, kind, self._caption_text, self.renderer.time
+            )
 
     def _flush_caption(self) -> None:
         if not self._caption_text:

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 import importlib
 import shutil
+import subprocess
 from dataclasses import dataclass
 
 INSTALL_HINT = "make render (or bash scripts/install-system-packages.sh) installs it"
+
+#: The TeX Live packages Manim's LaTeX template needs: the standalone class of
+#: texlive-latex-extra, amsmath and babel of the base and recommended sets.
+LATEX_PACKAGES = (
+    "texlive-latex-base texlive-latex-recommended texlive-latex-extra "
+    "texlive-fonts-recommended"
+)
+#: A file of each TeX Live package the template loads, found with kpsewhich.
+LATEX_FILES = (("standalone.cls", "texlive-latex-extra"),)
+LATEX_PURPOSE = "MathTex, axis labels and number counters (DecimalNumber)"
 
 
 @dataclass(frozen=True)
@@ -23,15 +34,13 @@ class Requirement:
 def missing_requirements() -> list[Requirement]:
     """Return the requirements that are not met on this machine, empty when ready."""
     missing = []
-    for program, package in (("latex", "texlive-latex-base"), ("dvisvgm", "dvisvgm")):
+    for program, package in (("latex", LATEX_PACKAGES), ("dvisvgm", "dvisvgm")):
         if shutil.which(program) is None:
             missing.append(
-                Requirement(
-                    program,
-                    "MathTex, axis labels and number counters",
-                    f"apt-get install {package}",
-                )
+                Requirement(program, LATEX_PURPOSE, f"apt-get install {package}")
             )
+    if shutil.which("latex") is not None:
+        missing.extend(_missing_latex_files())
     for module, package in (
         ("cairo", "libcairo2-dev"),
         ("manimpango", "libpango1.0-dev"),
@@ -46,6 +55,25 @@ def missing_requirements() -> list[Requirement]:
                     f"apt-get install {package} pkg-config, then "
                     "pip install --force-reinstall --no-binary :all: "
                     f"{'pycairo' if module == 'cairo' else 'manimpango'}",
+                )
+            )
+    return missing
+
+
+def _missing_latex_files() -> list[Requirement]:
+    """Return the files of Manim's LaTeX template that kpsewhich cannot find."""
+    kpsewhich = shutil.which("kpsewhich")
+    if kpsewhich is None:
+        return []  # without kpsewhich, LaTeX reports a missing file itself
+    missing = []
+    for name, package in LATEX_FILES:
+        found = subprocess.run(
+            [kpsewhich, name], capture_output=True, text=True, check=False
+        )
+        if not found.stdout.strip():
+            missing.append(
+                Requirement(
+                    f"LaTeX file {name}", LATEX_PURPOSE, f"apt-get install {package}"
                 )
             )
     return missing

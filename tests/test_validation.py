@@ -87,6 +87,23 @@ INVALID_HYPERPARAMETERS = [
         lambda: Adam(lr=0.1, weight_decay=float("nan")),
         f"Invalid weight_decay: nan {DECAY_HINT}",
     ),
+    ("lr minus inf", lambda: SGD(lr=-np.inf), f"Invalid learning rate: -inf {LR_HINT}"),
+    (
+        "beta1 inf",
+        lambda: AdamW(lr=0.1, beta1=float("inf")),
+        f"Invalid beta1: inf {BETA_HINT}",
+    ),
+    (
+        "beta2 nan",
+        lambda: Adam(lr=0.1, beta2=float("nan")),
+        f"Invalid beta2: nan {BETA_HINT}",
+    ),
+    ("eps inf", lambda: RMSProp(lr=0.1, eps=np.inf), f"Invalid eps: inf {EPS_HINT}"),
+    (
+        "momentum beta None",
+        lambda: Momentum(lr=0.1, beta=None),
+        f"Invalid beta: None {BETA_HINT}",
+    ),
     (
         "bias_correction string",
         lambda: Adam(lr=0.1, bias_correction="yes"),

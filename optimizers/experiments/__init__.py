@@ -19,7 +19,7 @@ from .registry import (
 )
 
 # Importing the modules registers their experiments.
-from . import adaptive, descent, models  # noqa: E402,F401  isort: skip
+from . import adaptive, descent, models, stability  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "EXPERIMENTS",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import contourpy
 import numpy as np
 from manim import (
@@ -21,6 +23,30 @@ from numpy.typing import ArrayLike, NDArray
 from ..theme import FORMULA_SIZE, Theme
 
 GRID_POINTS = 241
+
+
+@dataclass(frozen=True)
+class ClippedRun:
+    """The part of a run that a map can draw, ending where it leaves the plot.
+
+    ``data`` contains the points inside the plotted ranges, then, if the run leaves
+    them, the exact point where the segment of step ``exit_step`` crosses the
+    border (``crossing``). ``points`` are the same in scene coordinates, so step k
+    of the run is point k of the path for every k < ``exit_step``, and the last
+    segment ends on the border. ``exit_step`` is None for a run that stays inside.
+    A non-finite point counts as outside; no crossing is drawn for it, the path
+    ends at the last finite point, and ``crossing`` is None.
+    """
+
+    data: NDArray[np.float64]
+    points: NDArray[np.float64]
+    exit_step: int | None
+    crossing: NDArray[np.float64] | None
+
+    @property
+    def steps(self) -> int:
+        """Number of segments of the drawable path."""
+        return len(self.data) - 1
 
 
 def shallow_axis_levels(surface, half_span: float, count: int) -> NDArray[np.float64]:
@@ -125,6 +151,48 @@ class ContourMap(VGroup):
             & (xy[..., 1] >= y0)
             & (xy[..., 1] <= y1)
         )
+
+    def clip_run(self, positions: ArrayLike) -> ClippedRun:
+        """Cut a run of data points ``(n, 2)`` where it first leaves the plot.
+
+        The result contains only finite points, so it can go to Manim as it is.
+        """
+        xy = np.asarray(positions, dtype=np.float64)
+        if xy.ndim != 2 or xy.shape[1] != 2 or len(xy) == 0:
+            raise ValueError(
+                f"clip_run needs an (n, 2) array of data points, got {xy.shape}"
+            )
+        finite = np.all(np.isfinite(xy), axis=1)
+        with np.errstate(invalid="ignore"):
+            inside = finite & self.contains_data(xy)
+        if not inside[0]:
+            raise ValueError(
+                f"the run starts at {xy[0].tolist()}, outside the plotted ranges "
+                f"x {self.x_range}, y {self.y_range}; widen the ranges"
+            )
+        outside = np.flatnonzero(~inside)
+        if outside.size == 0:
+            return ClippedRun(xy.copy(), self.to_scene(xy), None, None)
+        k = int(outside[0])
+        prefix = xy[:k]
+        crossing = None
+        if finite[k]:
+            crossing = self._border_crossing(xy[k - 1], xy[k])
+            prefix = np.vstack([prefix, crossing])
+        return ClippedRun(prefix, self.to_scene(prefix), k, crossing)
+
+    def _border_crossing(
+        self, inside: NDArray[np.float64], outside: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """Return where the segment from ``inside`` to ``outside`` meets the border."""
+        d = outside - inside
+        fractions = [1.0]
+        for axis, (low, high) in enumerate((self.x_range, self.y_range)):
+            if outside[axis] > high:
+                fractions.append((high - inside[axis]) / d[axis])
+            elif outside[axis] < low:
+                fractions.append((low - inside[axis]) / d[axis])
+        return inside + min(fractions) * d
 
     @property
     def x_range(self) -> tuple[float, float]:

@@ -12,14 +12,16 @@ import math
 import numpy as np
 from manim import (
     DL,
+    RIGHT,
     Dot,
+    Line,
     Mobject,
     Text,
     ValueTracker,
     VGroup,
     VMobject,
 )
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ..theme import LABEL_SIZE
 
@@ -230,3 +232,38 @@ class StepArrow(VectorArrow):
     def follow(self, tracker: ValueTracker) -> StepArrow:
         self.add_updater(lambda arrow: arrow.show_at(tracker.get_value()))
         return self.show_at(tracker.get_value())
+
+
+class DivergedMark(VGroup):
+    """A cross where a run stops being drawable, and a label with the reason.
+
+    ``point`` is a scene point (for example the border crossing of
+    ``ContourMap.clip_run``); it must be finite, so a run that blew up is marked
+    where it was last drawable, never at a NaN or an infinity.
+    """
+
+    def __init__(
+        self,
+        point: ArrayLike,
+        color: str,
+        text: str = "diverged",
+        direction: np.ndarray = RIGHT,
+        size: float = 0.16,
+        font_size: float = LABEL_SIZE,
+    ) -> None:
+        super().__init__()
+        at = np.asarray(point, dtype=np.float64)
+        if at.shape != (3,) or not np.all(np.isfinite(at)):
+            raise ValueError(
+                f"a diverged mark needs a finite scene point (3,), got {at!r}; "
+                "mark the last drawable point instead"
+            )
+        d = np.array([size, size, 0.0])
+        e = np.array([size, -size, 0.0])
+        self.cross = VGroup(
+            Line(at - d, at + d, color=color, stroke_width=5),
+            Line(at - e, at + e, color=color, stroke_width=5),
+        )
+        self.label = Text(text, font_size=font_size, color=color)
+        self.label.next_to(self.cross, direction, buff=0.12)
+        self.add(self.cross, self.label)
