@@ -141,7 +141,7 @@ class MomentumRavine(MemoryScene):
             },
             self.theme,
             panel_region().width - 0.4,
-            1.1,
+            1.0,
             x_label=None,
             y_label=r"\text{across the valley: } g_{t,y},\ v_{t,y}",
         ).follow(step)
@@ -185,7 +185,7 @@ class MomentumRavine(MemoryScene):
             },
             self.theme,
             panel_region().width - 0.4,
-            1.1,
+            0.95,
             y_label=r"\log_{10} f(w_t)",
             log_y=True,
         ).follow(self.step)
