@@ -1,6 +1,6 @@
 """Shared mobjects of every clip, written once."""
 
-from .contours import ContourMap, shallow_axis_levels
+from .contours import ClippedRun, ContourMap, shallow_axis_levels
 from .panels import (
     Counter,
     EquationPanel,
@@ -10,11 +10,13 @@ from .panels import (
     fit_width,
     step_index,
 )
-from .paths import RevealedPath, StepArrow, TrailMarker, VectorArrow
+from .paths import DivergedMark, RevealedPath, StepArrow, TrailMarker, VectorArrow
 
 __all__ = [
+    "ClippedRun",
     "ContourMap",
     "Counter",
+    "DivergedMark",
     "EquationPanel",
     "Legend",
     "RevealedPath",
