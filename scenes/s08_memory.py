@@ -177,9 +177,16 @@ class MemoryCost(MemoryScene):
                 font_size=LABEL_SIZE,
                 color=self.theme.foreground,
             ).next_to(target, RIGHT, buff=0.15)
+            # The chart's heading says which format the AdamW bar now stands for.
+            format_heading = Text(
+                f"{size} parameters; AdamW state in {fmt}",
+                font_size=BODY_SIZE,
+                color=self.theme.muted,
+            ).move_to(heading, aligned_edge=LEFT)
             self.play(
                 Transform(segment, target),
                 Transform(adamw_row.value, value),
+                Transform(heading, format_heading),
                 FadeIn(precision.body[k], shift=0.1 * RIGHT),
                 run_time=1,
             )

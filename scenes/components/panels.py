@@ -78,22 +78,20 @@ class Counter(VGroup):
         color: str | None = None,
         font_size: float = FORMULA_SIZE - 2,
         tex_label: bool = True,
-        scientific: bool = False,
     ) -> None:
         super().__init__()
         self.values = np.asarray(values, dtype=np.float64)
         if not np.all(np.isfinite(self.values)):
             raise ValueError(f"counter {label!r} was given non-finite values")
         self.tracker = tracker
-        self.scientific = scientific
         color = color or theme.foreground
         if tex_label:
             self.label = MathTex(label, font_size=font_size, color=color)
         else:
             self.label = Text(label, font_size=font_size, color=color)
-        # DecimalNumber sets its digits with LaTeX, whose glyphs are about 3/4 the
-        # height of Pango's at the same font size: match a Text label's size.
-        number_size = font_size if tex_label else font_size * 4 / 3
+        # DecimalNumber sets its digits with LaTeX. Measured in Manim 0.22, its "58"
+        # needs 1.47 times a Text label's font size to be as tall as the label's.
+        number_size = font_size if tex_label else font_size * 1.47
         self.number = DecimalNumber(
             self._display(self.values[0]),
             num_decimal_places=decimals,
