@@ -11,6 +11,7 @@ from .panels import (
     step_index,
 )
 from .paths import DivergedMark, RevealedPath, StepArrow, TrailMarker, VectorArrow
+from .scale import NumberTable, ScaleBars, two_axis_levels
 
 __all__ = [
     "ClippedRun",
@@ -19,7 +20,9 @@ __all__ = [
     "DivergedMark",
     "EquationPanel",
     "Legend",
+    "NumberTable",
     "RevealedPath",
+    "ScaleBars",
     "SeriesPanel",
     "StatePanel",
     "StepArrow",
@@ -28,4 +31,5 @@ __all__ = [
     "fit_width",
     "shallow_axis_levels",
     "step_index",
+    "two_axis_levels",
 ]

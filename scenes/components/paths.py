@@ -40,7 +40,10 @@ class RevealedPath(VGroup):
 
     The whole polyline is kept as an invisible submobject, so it moves with every
     shift or scale of a parent group, and the visible part is read from it: the
-    finished steps as a slice of its Bézier points, the current step as one segment.
+    finished steps as a copy of its Bézier points, the current step as one segment.
+    The drawn part always has as many points as the whole path, with the points past
+    step k folded onto point k, because Manim's animations (FadeIn, Transform) fail
+    on a mobject whose point count changes while they run.
     """
 
     #: Bézier points per segment: one cubic curve, as set_points_as_corners makes.
@@ -96,7 +99,9 @@ class RevealedPath(VGroup):
             return self
         k, a = split_step(s, self.segments)
         if k != self._shown_steps:
-            self.done.points = self.full.points[: self.POINTS_PER_SEGMENT * k].copy()
+            points = self.full.points.copy()
+            points[self.POINTS_PER_SEGMENT * k :] = self.anchor(k)
+            self.done.points = points
             self._shown_steps = k
         start = self.anchor(k)
         end = start + a * (self.anchor(k + 1) - start)
