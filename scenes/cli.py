@@ -36,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader of stdout (for example `head`) closed it; that is not an error.
+        sys.stderr.close()
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,7 +91,7 @@ def command_list(args: argparse.Namespace) -> int:
         print(json.dumps([entry.to_json() for entry in entries], indent=2))
         return 0
     for entry in entries:
-        print(f"{entry.section:>2}  {entry.name:<24} {entry.module:<28} {entry.title}")
+        print(f"{entry.section:>2}  {entry.name:<24} {entry.module:<34} {entry.title}")
     return 0
 
 
