@@ -70,7 +70,11 @@ def load(path: Path) -> tuple[dict[str, np.ndarray], dict]:
         # zipfile raises this for a corrupt header naming an unknown compression.
         NotImplementedError,
     ) as error:
-        raise CacheError(f"{path} is corrupt or truncated: {error}") from error
+        reason = str(error)
+        if "pickle" in reason:
+            # NumPy's message suggests loading unsafely; a cache file never needs it.
+            reason = "it is not an array file written by this project"
+        raise CacheError(f"{path} is corrupt or truncated: {reason}") from error
     if META_KEY not in arrays:
         raise CacheError(f"{path} has no metadata member {META_KEY!r}")
     try:

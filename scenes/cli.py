@@ -90,8 +90,13 @@ def command_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([entry.to_json() for entry in entries], indent=2))
         return 0
+    name_width = max(len(entry.name) for entry in entries)
+    module_width = max(len(entry.module) for entry in entries)
     for entry in entries:
-        print(f"{entry.section:>2}  {entry.name:<24} {entry.module:<34} {entry.title}")
+        print(
+            f"{entry.section:>2}  {entry.name:<{name_width}}  "
+            f"{entry.module:<{module_width}}  {entry.title}"
+        )
     return 0
 
 
@@ -107,69 +112,94 @@ def command_check(args: argparse.Namespace) -> int:
 
 
 def command_precompute(args: argparse.Namespace) -> int:
-    from optimizers import experiments
+    from optimizers import cache, experiments
 
     total = 0.0
     for name in sorted(experiments.EXPERIMENTS):
         start = time.perf_counter()
         if args.force:
             data = experiments.compute(name)
-            from optimizers import cache
-
             cache.save(experiments.cache_path(name), data.arrays, data.meta)
+            how = "computed"
         else:
+            current = experiments.is_current(name)
             experiments.load(name)
+            how = "read from cache" if current else "computed"
         seconds = time.perf_counter() - start
         total += seconds
-        print(f"{name:<28} {seconds:8.3f} s")
+        print(f"{name:<28} {seconds:8.3f} s  {how}")
     print(f"{'total':<28} {total:8.3f} s")
     return 0
 
 
 def command_render(args: argparse.Namespace) -> int:
     from .preflight import format_missing, missing_requirements
+    from .theme import theme_name
 
-    entries = catalogue.find(args.scenes) if args.scenes else catalogue.entries()
+    names = list(dict.fromkeys(args.scenes))  # a name given twice renders once
+    entries = catalogue.find(names) if names else catalogue.entries()
     missing = missing_requirements()
     if missing:
         print(format_missing(missing), file=sys.stderr)
         return 1
 
-    # Fill the cache once, so every scene process starts from current data.
-    precompute_failed = _precompute_quietly()
-
     env = dict(os.environ)
     if args.theme:
         env["OPTMEM_THEME"] = args.theme
+    try:
+        theme = theme_name(env.get("OPTMEM_THEME"))
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     env.setdefault("OPENBLAS_NUM_THREADS", "1")  # BLAS threads slow the encoder
+    # The light clips go to a folder of their own, so they never overwrite the dark.
+    media_dir = MEDIA_DIR if theme == "dark" else MEDIA_DIR / theme
+
+    # Fill the cache once, so every scene process starts from current data.
+    precompute_failed = _precompute_quietly()
 
     results = []
-    for entry in entries:
-        results.append(_render_one(entry, args.quality, env))
-    failed = [r for r in results if not r["ok"]]
-    _write_manifest(results)
-
-    for result in results:
-        status = "ok    " if result["ok"] else "FAILED"
+    try:
+        for index, entry in enumerate(entries, start=1):
+            result = _render_one(entry, args.quality, env, media_dir)
+            results.append(result)
+            status = "ok    " if result["ok"] else "FAILED"
+            print(
+                f"[{index}/{len(entries)}] {status} {result['name']:<24} "
+                f"{result['seconds']:7.1f} s  {result['detail']}",
+                flush=True,
+            )
+            # Written after every scene, so an interrupted run keeps what it made.
+            _write_manifest(results, media_dir)
+    except KeyboardInterrupt:
         print(
-            f"{status} {result['name']:<24} {result['seconds']:7.1f} s  "
-            f"{result['detail']}"
+            f"Interrupted after {len(results)} of {len(entries)} scenes; "
+            f"{_relative(media_dir / 'manifest.json')} lists those finished.",
+            file=sys.stderr,
         )
+        return 130
+
+    failed = [r for r in results if not r["ok"]]
     if precompute_failed:
         print(f"precompute failed for: {', '.join(precompute_failed)}", file=sys.stderr)
     if failed:
         names = ", ".join(r["name"] for r in failed)
         print(
             f"{len(failed)} of {len(results)} scenes failed: {names}. "
-            "Each log is in media/logs/.",
+            f"Each log is in {_relative(media_dir / 'logs')}/.",
             file=sys.stderr,
         )
         return 1
     print(
-        f"Rendered {len(results)} scenes; manifest: media/manifest.json, "
-        "gallery: media/gallery.html"
+        f"Rendered {len(results)} of {len(results)} scenes; manifest: "
+        f"{_relative(media_dir / 'manifest.json')}, gallery: "
+        f"{_relative(media_dir / 'gallery.html')}"
     )
     return 0
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(REPOSITORY_DIR).as_posix()
 
 
 def _precompute_quietly() -> list[str]:
@@ -185,11 +215,12 @@ def _precompute_quietly() -> list[str]:
     return failed
 
 
-def _render_one(entry: Entry, quality: str | None, env: dict) -> dict:
-    log_dir = MEDIA_DIR / "logs"
+def _render_one(entry: Entry, quality: str | None, env: dict, media_dir: Path) -> dict:
+    log_dir = media_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{entry.name}.log"
     command = [sys.executable, "-m", "manim", "render", entry.module, entry.name]
+    command[4:4] = ["--media_dir", str(media_dir)]
     if quality:
         command.insert(4, f"-q{quality}")
     logger.info("Rendering %s (%s)", entry.name, " ".join(command[2:]))
@@ -215,14 +246,14 @@ def _render_one(entry: Entry, quality: str | None, env: dict) -> dict:
             f"manim exited with {process.returncode}; see {result['log']}"
         )
         return result
-    video = _newest_video(entry)
+    video = _newest_video(entry, media_dir)
     if video is None:
         result["detail"] = f"manim wrote no video; see {result['log']}"
         return result
 
     from .video import last_frame
 
-    poster = MEDIA_DIR / "posters" / f"{entry.name}.png"
+    poster = media_dir / "posters" / f"{entry.name}.png"
     poster.parent.mkdir(parents=True, exist_ok=True)
     last_frame(video).save(poster)
     result.update(
@@ -237,16 +268,16 @@ def _render_one(entry: Entry, quality: str | None, env: dict) -> dict:
     return result
 
 
-def _newest_video(entry: Entry) -> Path | None:
+def _newest_video(entry: Entry, media_dir: Path) -> Path | None:
     stem = Path(entry.module).stem
-    videos = list((MEDIA_DIR / "videos" / stem).glob(f"*/{entry.name}.mp4"))
+    videos = list((media_dir / "videos" / stem).glob(f"*/{entry.name}.mp4"))
     return max(videos, key=lambda p: p.stat().st_mtime) if videos else None
 
 
-def _write_manifest(new_results: list[dict]) -> None:
-    """Merge this run's results into media/manifest.json and rewrite the gallery."""
-    MEDIA_DIR.mkdir(exist_ok=True)
-    manifest = MEDIA_DIR / "manifest.json"
+def _write_manifest(new_results: list[dict], media_dir: Path) -> None:
+    """Merge this run's results into manifest.json and rewrite the gallery."""
+    media_dir.mkdir(parents=True, exist_ok=True)
+    manifest = media_dir / "manifest.json"
     merged: dict[str, dict] = {}
     if manifest.exists():
         try:
@@ -254,19 +285,28 @@ def _write_manifest(new_results: list[dict]) -> None:
         except (json.JSONDecodeError, KeyError, TypeError) as error:
             logger.warning("Rewriting unreadable %s: %s", manifest, error)
     merged.update({r["name"]: r for r in new_results})
-    results = sorted(merged.values(), key=lambda r: (r["section"], r["name"]))
+    order = {entry.name: i for i, entry in enumerate(catalogue.entries())}
+    results = sorted(merged.values(), key=lambda r: order.get(r["name"], len(order)))
     manifest.write_text(json.dumps(results, indent=2) + "\n")
+
     cards = []
     for r in results:
         title = html.escape(f"{r['section']}. {r['title']}")
         if r["ok"]:
-            video = html.escape(os.path.relpath(REPOSITORY_DIR / r["video"], MEDIA_DIR))
+            video = html.escape(os.path.relpath(REPOSITORY_DIR / r["video"], media_dir))
             poster = html.escape(
-                os.path.relpath(REPOSITORY_DIR / r["poster"], MEDIA_DIR)
+                os.path.relpath(REPOSITORY_DIR / r["poster"], media_dir)
             )
+            track = ""
+            if "subtitles" in r:
+                # Browsers take WebVTT captions only; the .srt sits beside the video.
+                srt = html.escape(
+                    os.path.relpath(REPOSITORY_DIR / r["subtitles"], media_dir)
+                )
+                track = f'<p><a href="{srt}">captions (.srt)</a></p>'
             body = (
                 f'<video controls preload="none" poster="{poster}" '
-                f'src="{video}"></video>'
+                f'src="{video}"></video>{track}'
             )
         else:
             body = f"<p>Render failed: {html.escape(r['detail'])}</p>"
@@ -280,7 +320,7 @@ def _write_manifest(new_results: list[dict]) -> None:
         "video{width:100%}</style><h1>Optimizers are memory: clips</h1>"
         + "\n".join(cards)
     )
-    (MEDIA_DIR / "gallery.html").write_text(page + "\n")
+    (media_dir / "gallery.html").write_text(page + "\n")
 
 
 if __name__ == "__main__":

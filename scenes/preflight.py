@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-INSTALL_HINT = "make render (or bash scripts/install-system-packages.sh) installs it"
+INSTALL_HINT = "make render (or bash scripts/install-system-packages.sh) installs them"
 
 #: The TeX Live packages Manim's LaTeX template needs: the standalone class of
 #: texlive-latex-extra, amsmath and babel of the base and recommended sets.

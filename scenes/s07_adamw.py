@@ -143,11 +143,12 @@ class AdamWDecay(MemoryScene):
         self.hold()
 
         # the conclusion, from the data
-        l2 = data[f"{labels[0]}/decay_rate"][0]
-        adamw = data[f"{labels[1]}/decay_rate"][0]
+        # The ratios of the last step, the one the bars show in this frame.
+        l2 = data[f"{labels[0]}/decay_rate"][-1]
+        adamw = data[f"{labels[1]}/decay_rate"][-1]
         self.beat(
-            f"Decay on y vs x: L2 {l2[1] / l2[0]:.3f}x, AdamW "
-            f"{adamw[1] / adamw[0]:.3f}x ({100 * adamw[0]:g}% of each weight)."
+            f"Decay of y vs x, last step: L2 {l2[1] / l2[0]:.3f}x, AdamW "
+            f"{adamw[1] / adamw[0]:.3f}x ({100 * adamw[0]:g}% of each)."
         )
         middle = steps // 2
         norms_text = MathTex(

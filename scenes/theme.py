@@ -85,8 +85,21 @@ LIGHT = Theme(
 )
 
 
+THEMES = {"dark": DARK, "light": LIGHT}
+
+
+def theme_name(value: str | None) -> str:
+    """Validate a theme name, as ``OPTMEM_THEME`` gives it; unset means dark."""
+    name = value or "dark"
+    if name not in THEMES:
+        raise ValueError(
+            f"Invalid OPTMEM_THEME: {value!r} (expected 'dark' or 'light')"
+        )
+    return name
+
+
 def current_theme() -> Theme:
-    return LIGHT if os.environ.get("OPTMEM_THEME", "dark") == "light" else DARK
+    return THEMES[theme_name(os.environ.get("OPTMEM_THEME"))]
 
 
 def frame_box() -> tuple[float, float, float, float]:

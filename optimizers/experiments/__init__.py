@@ -15,6 +15,7 @@ from .registry import (
     compute,
     experiment,
     inputs_hash,
+    is_current,
     load,
 )
 
@@ -30,5 +31,6 @@ __all__ = [
     "compute",
     "experiment",
     "inputs_hash",
+    "is_current",
     "load",
 ]

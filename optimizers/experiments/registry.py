@@ -138,6 +138,15 @@ def compute(name: str) -> ExperimentData:
     return ExperimentData(name, spec.config, arrays, meta)
 
 
+def is_current(name: str) -> bool:
+    """Return whether the cache file of ``name`` reads whole and matches its inputs."""
+    try:
+        _, meta = cache.load(cache_path(name))
+    except cache.CacheError:
+        return False
+    return meta.get("inputs_hash") == inputs_hash(name)
+
+
 def load(name: str, use_cache: bool = True) -> ExperimentData:
     """Return the experiment's arrays from the cache, recomputing when needed.
 
