@@ -237,14 +237,9 @@ class BiasCorrection(MemoryScene):
         )
         why.next_to(rule, DOWN, buff=0.35).align_to(rule, LEFT)
         counters.next_to(why, DOWN, buff=0.35).align_to(rule, LEFT)
-        # the map's top right corner holds only contour arcs: the legend goes there
-        legend.move_to(bowl.axes, aligned_edge=UR)
-        legend = VGroup(
-            BackgroundRectangle(
-                legend, color=self.theme.background, fill_opacity=0.85, buff=0.1
-            ),
-            legend,
-        )
+        # one row beside the formula under the map, clear of the contour lines
+        legend.arrange(RIGHT, buff=0.4)
+        legend.next_to(bowl.formula, RIGHT, buff=0.6)
         self.play(*[FadeOut(m) for m in old], FadeIn(bowl), FadeIn(why))
         self.play(FadeIn(markers), FadeIn(counters), FadeIn(legend))
         self.play_steps(step, steps, self.seconds_per_run_step)
