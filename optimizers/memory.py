@@ -89,11 +89,21 @@ def human_bytes(n: float) -> str:
     return f"{n:.0f} B"
 
 
+def state_multiple(per_parameter: float) -> str:
+    """Format state values per parameter as a multiple of N: "0", "N", "2N"."""
+    if per_parameter == 0:
+        return "0"
+    if per_parameter == 1:
+        return "N"
+    return f"{per_parameter:g}N"
+
+
 __all__ = [
     "BYTES_PER_VALUE",
     "MODEL_SIZES",
     "count_state",
     "human_bytes",
+    "state_multiple",
     "state_per_parameter",
     "training_bytes",
 ]

@@ -25,7 +25,7 @@ DIVERGENCE_FACTOR = 1e6
 
 
 class Objective(Protocol):
-    """What the recorder trains: a loss of a list of parameter arrays and its gradient.
+    """Training target of the recorder: a loss of parameter arrays and its gradient.
 
     ``gradient`` receives the step number so that stochastic objectives can draw the
     same noise for every optimizer.
@@ -180,7 +180,7 @@ def record(
     ``objective`` is an Objective or a surface with ``value`` and ``gradient``.
     ``start`` is one array (a point on a surface) or a list of parameter arrays.
     ``on_step(t, params)`` may return extra per-step rows, stored under ``derived``.
-    The run stops early, and says so in ``diverged_at``, when it diverges.
+    A diverging run stops early and records the step in ``diverged_at``.
     """
     if not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"Invalid steps: {steps!r} (expected a whole number >= 0)")

@@ -7,7 +7,7 @@ import json
 from manim import *
 
 from optimizers.experiments import load
-from optimizers.memory import human_bytes
+from optimizers.memory import human_bytes, state_multiple
 from scenes.base import MemoryScene
 from scenes.components import Legend
 from scenes.components.charts import BarChart, RowTable
@@ -42,7 +42,7 @@ class MemoryCost(MemoryScene):
         # counted state on the MLP
         self.beat(f"One real step on the MLP's {n} parameters, then count state().")
         rows = {
-            name: ([(count, colors[name])], f"{count} = {_multiple(k)}")
+            name: ([(count, colors[name])], f"{count} = {state_multiple(k)}")
             for name, count, k in zip(names, counts, per_param)
         }
         heading = Text(
@@ -177,7 +177,7 @@ class MemoryCost(MemoryScene):
                 font_size=LABEL_SIZE,
                 color=self.theme.foreground,
             ).next_to(target, RIGHT, buff=0.15)
-            # The chart's heading says which format the AdamW bar now stands for.
+            # The heading names the format the AdamW bar now shows.
             format_heading = Text(
                 f"{size} parameters; AdamW state in {fmt}",
                 font_size=BODY_SIZE,
@@ -199,10 +199,6 @@ class MemoryCost(MemoryScene):
             f"in FP32, {_b(data['bytes/state/8-bit'][adam, -1])} in 8-bit."
         )
         self.hold(3)
-
-
-def _multiple(k: float) -> str:
-    return "0 N" if k == 0 else ("N" if k == 1 else f"{k:g}N")
 
 
 def _b(value: float) -> str:

@@ -7,7 +7,7 @@ import json
 from manim import *
 
 from optimizers.experiments import load
-from optimizers.memory import human_bytes
+from optimizers.memory import human_bytes, state_multiple
 from optimizers.rules import OPTIMIZERS
 from scenes.base import MemoryScene
 from scenes.components.charts import BarChart, RowTable
@@ -62,7 +62,7 @@ class Takeaways(MemoryScene):
         heading.match_y(table.rows[0]).align_to(panel, LEFT)
         bars = BarChart(
             {
-                name: ([(k, colors[name])], f"{_multiple(k)}, {human_bytes(b)}")
+                name: ([(k, colors[name])], f"{state_multiple(k)}, {human_bytes(b)}")
                 for name, k, b in zip(names, per_param, fp32)
             },
             self.theme,
@@ -88,9 +88,8 @@ class Takeaways(MemoryScene):
 
         # what the extra memory buys and costs
         adam = names.index("Adam")
-        self.beat(
-            f"Adam and AdamW remember both, and carry {_multiple(per_param[adam])}."
-        )
+        carried = state_multiple(per_param[adam])
+        self.beat(f"Adam and AdamW remember both, and carry {carried}.")
         box = SurroundingRectangle(
             VGroup(table.body[adam], table.body[adam + 1]),
             color=colors["Adam"],
@@ -101,11 +100,8 @@ class Takeaways(MemoryScene):
 
         # the conclusion, from the data
         self.beat(
-            f"SGD keeps {_multiple(per_param[0])}, AdamW {_multiple(per_param[-1])}: "
+            f"SGD keeps {state_multiple(per_param[0])}, "
+            f"AdamW {state_multiple(per_param[-1])}: "
             f"{human_bytes(fp32[-1])} at {size} parameters in FP32."
         )
         self.hold(3)
-
-
-def _multiple(k: float) -> str:
-    return "0 N" if k == 0 else ("N" if k == 1 else f"{k:g}N")

@@ -151,7 +151,7 @@ def load(name: str, use_cache: bool = True) -> ExperimentData:
     """Return the experiment's arrays from the cache, recomputing when needed.
 
     A cache file that is missing, corrupt, truncated or made from other inputs is
-    logged and rewritten; the arrays returned are always those of the current inputs.
+    logged and rewritten. The arrays returned are always those of the current inputs.
     """
     spec = _get(name)
     path = cache_path(name)
@@ -192,7 +192,7 @@ def _get(name: str) -> Experiment:
 
 
 def surface_from_config(config: dict) -> Quadratic | NoisyGradient:
-    """Build the surface a config names, wrapped in seeded noise if it asks for it."""
+    """Build the surface a config names, wrapped in seeded noise if it sets a sigma."""
     surface = SURFACES[config["surface"]]
     sigma = config.get("noise_sigma", 0.0)
     if sigma:

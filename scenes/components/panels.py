@@ -119,7 +119,7 @@ class Counter(VGroup):
 
 
 class StatePanel(VGroup):
-    """What an optimizer stores between steps: named arrays and how many values."""
+    """Panel of the arrays an optimizer stores between steps, and their value count."""
 
     def __init__(
         self,
